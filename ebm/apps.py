@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EbmConfig(AppConfig):
+    name = "ebm"
+    default_auto_field = "django.db.models.BigAutoField"

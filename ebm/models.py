@@ -1,0 +1,1 @@
+"""EBM: measures and snapshots arrive with the EBM issue; the app exists so the layout is whole."""
