@@ -159,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
     folder = (temp or args.data).resolve()
     try:
         with services(folder, fast=bool(temp), delete=bool(temp)):
+            from config import SETTINGS_MODULE_GIVEN
+
+            if not SETTINGS_MODULE_GIVEN:
+                os.environ.pop("DJANGO_SETTINGS_MODULE", None)
             child = subprocess.Popen(command)
             # Ctrl-C reaches the child through the terminal's process group; wait for it to finish.
             signal.signal(signal.SIGINT, lambda *_: None)

@@ -70,7 +70,12 @@ def governance_record_create(
     record = GovernanceRecord(
         portfolio_id=portfolio_id, subject_kind=subject_kind, subject_title=subject_title, **fields
     )
-    validated_save(record, exclude=["portfolio"])
+    try:
+        validated_save(record, exclude=["portfolio"])
+    except ValidationFailed as exc:  # the record's title is the item's title: name the item's field
+        if "subject_title" in exc.fields:
+            exc.fields["title"] = exc.fields.pop("subject_title")
+        raise
     return record
 
 

@@ -4,4 +4,5 @@ from portfolio import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("p/<slug:slug>/trace/", views.traceability, name="traceability"),
 ]
