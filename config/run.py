@@ -44,12 +44,42 @@ def main() -> int:
 
     bin_dir = Path(sys.executable).parent
     commands = {
-        "web": [str(bin_dir / "gunicorn"), "config.wsgi", "--bind", f"{bind}:{port}", "--workers", "2",
-                "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "5"],
-        "worker": [str(bin_dir / "celery"), "-A", "config", "worker", "--loglevel", "INFO", "--concurrency", "2",
-                   "--without-gossip", "--without-mingle"],
-        "beat": [str(bin_dir / "celery"), "-A", "config", "beat", "--loglevel", "INFO",
-                 "--schedule", str(DATA / "celerybeat-schedule")],
+        "web": [
+            str(bin_dir / "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"{bind}:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "5",
+        ],
+        "worker": [
+            str(bin_dir / "celery"),
+            "-A",
+            "config",
+            "worker",
+            "--loglevel",
+            "INFO",
+            "--concurrency",
+            "2",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        "beat": [
+            str(bin_dir / "celery"),
+            "-A",
+            "config",
+            "beat",
+            "--loglevel",
+            "INFO",
+            "--schedule",
+            str(DATA / "celerybeat-schedule"),
+        ],
     }
     processes = {name: subprocess.Popen(cmd, cwd=ROOT) for name, cmd in commands.items()}
 

@@ -43,8 +43,13 @@ def test_viewer_cannot_check_in(bank, cpo, viewer):
 
 def test_objective_period_must_not_end_before_it_starts(bank, cpo):
     with pytest.raises(ValidationFailed):
-        objective_create(actor=cpo, portfolio=bank, title="Backwards", period_start=dt.date(2026, 12, 1),
-                         period_end=dt.date(2026, 11, 1))
+        objective_create(
+            actor=cpo,
+            portfolio=bank,
+            title="Backwards",
+            period_start=dt.date(2026, 12, 1),
+            period_end=dt.date(2026, 11, 1),
+        )
 
 
 @pytest.mark.parametrize(

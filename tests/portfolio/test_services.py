@@ -7,7 +7,7 @@ from common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from governance.models import AuditEvent, GovernanceRecord, RecordStatus
 from governance.services import approval_record, governance_record_update
 from portfolio.models import Epic, EpicState, EpicTransition, RecomputeRequest, WipPolicy
-from portfolio.services import epic_create, epic_move, epic_update, portfolio_update
+from portfolio.services import epic_move, epic_update, portfolio_update
 from tests import builders
 
 
@@ -119,12 +119,18 @@ def test_ready_needs_business_case_and_assessed_record(bank, cpo, compliance):
     _to_analyzing(epic, cpo)
     with pytest.raises(Conflict, match="business case"):
         epic_move(actor=cpo, epic=epic, to_state=EpicState.READY)
-    epic_update(actor=cpo, epic=epic, data={"hypothesis": "For applicants…", "mvp_definition": "Pilot in one region",
-                                            "cost_estimate": 120000})
+    epic_update(
+        actor=cpo,
+        epic=epic,
+        data={"hypothesis": "For applicants…", "mvp_definition": "Pilot in one region", "cost_estimate": 120000},
+    )
     with pytest.raises(Conflict, match="governance"):
         epic_move(actor=cpo, epic=epic, to_state=EpicState.READY)
-    governance_record_update(actor=compliance, record=epic.governance, data={
-        "status": RecordStatus.ASSESSED, "inherent_likelihood": 3, "inherent_impact": 4})
+    governance_record_update(
+        actor=compliance,
+        record=epic.governance,
+        data={"status": RecordStatus.ASSESSED, "inherent_likelihood": 3, "inherent_impact": 4},
+    )
     epic_move(actor=cpo, epic=epic, to_state=EpicState.READY)
     epic.refresh_from_db()
     assert epic.state == EpicState.READY
@@ -132,9 +138,17 @@ def test_ready_needs_business_case_and_assessed_record(bank, cpo, compliance):
 
 def test_ai_epic_needs_go_and_compliance_approval_to_implement(bank, cpo, compliance):
     epic = builders.epic(cpo, bank, hypothesis="h", mvp_definition="m", cost_estimate=1)
-    governance_record_update(actor=compliance, record=epic.governance, data={
-        "status": RecordStatus.ASSESSED, "inherent_likelihood": 4, "inherent_impact": 5, "uses_ai": True,
-        "ai_act_tier": "high"})
+    governance_record_update(
+        actor=compliance,
+        record=epic.governance,
+        data={
+            "status": RecordStatus.ASSESSED,
+            "inherent_likelihood": 4,
+            "inherent_impact": 5,
+            "uses_ai": True,
+            "ai_act_tier": "high",
+        },
+    )
     _to_analyzing(epic, cpo)
     epic_move(actor=cpo, epic=epic, to_state=EpicState.READY)
     with pytest.raises(Conflict, match="Go"):
@@ -144,8 +158,13 @@ def test_ai_epic_needs_go_and_compliance_approval_to_implement(bank, cpo, compli
         epic_move(actor=cpo, epic=epic, to_state=EpicState.IMPLEMENTING_MVP)
     with pytest.raises(PermissionDenied):
         approval_record(actor=cpo, record=epic.governance, gate="compliance", decision="go", rationale="x")
-    approval_record(actor=compliance, record=epic.governance, gate="compliance", decision="go",
-                    rationale="Bias review and model validation done")
+    approval_record(
+        actor=compliance,
+        record=epic.governance,
+        gate="compliance",
+        decision="go",
+        rationale="Bias review and model validation done",
+    )
     epic_move(actor=cpo, epic=epic, to_state=EpicState.IMPLEMENTING_MVP)
 
 
