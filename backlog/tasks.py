@@ -7,6 +7,7 @@ import uuid
 from celery import shared_task
 
 from backlog.ranking import wsjf_recompute_portfolio
+from portfolio.services import recompute_started
 
 
 @shared_task(
@@ -21,5 +22,6 @@ from backlog.ranking import wsjf_recompute_portfolio
     soft_time_limit=570,
 )
 def recompute_wsjf(portfolio_id: str, force: bool = False) -> dict[str, object]:
+    recompute_started(portfolio_id=uuid.UUID(portfolio_id))
     result = wsjf_recompute_portfolio(portfolio_id=uuid.UUID(portfolio_id), force=force)
     return {"claimed": result.claimed, "rows_written": result.rows_written, "ran": result.ran}

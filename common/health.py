@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import redis
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from common.redis import redis_client
 
 
 def _database() -> dict[str, object]:
@@ -24,8 +25,7 @@ def _database() -> dict[str, object]:
 
 def _redis() -> dict[str, object]:
     try:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1)
-        client.ping()
+        redis_client().ping()
         return {"ok": True}
     except Exception as exc:
         return {"ok": False, "error": exc.__class__.__name__}

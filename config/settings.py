@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.env import ConfigError, env_bool, env_int, env_list, env_str
+from config.env import ConfigError, env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -134,6 +134,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets shared by several fields get one name each in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "EpicStateEnum": "portfolio.models.EpicState",
+        "FeatureStateEnum": "backlog.models.FeatureState",
+        "StoryStateEnum": "backlog.models.StoryState",
+        "FibonacciEnum": "portfolio.models.FIBONACCI_CHOICES",
+        "LikelihoodImpactEnum": "governance.models.SCALE_1_5",
+    },
 }
 
 # Celery: Redis is the broker; PostgreSQL stays the source of truth (DESIGN §1).
@@ -157,6 +165,9 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-recompute-requests": {"task": "portfolio.sweep_recompute_requests", "schedule": timedelta(seconds=15)},
     "worker-heartbeat": {"task": "portfolio.worker_heartbeat", "schedule": timedelta(seconds=10)},
 }
+# Edits within this window are ranked by one recompute run (DESIGN §1: coalescing).
+RECOMPUTE_DEBOUNCE_SECONDS = env_float("RECOMPUTE_DEBOUNCE_SECONDS", 0.5)
+RECOMPUTE_FLAG_TTL = env_int("RECOMPUTE_FLAG_TTL", 30)
 # A worker heartbeat older than this counts as "worker down" in /healthz.
 WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 60)
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from common.errors import Conflict, ValidationFailed
+from common.redis import redis_client
 from common.services import model_update, snapshot, validated_save
 from governance.models import Decision, Gate, GovernanceRecord, SubjectKind
 from governance.services import audit_log, governance_record_create, governance_record_retitle
@@ -72,16 +75,43 @@ SCORE_INPUTS = {"business_value", "time_criticality", "risk_reduction", "job_siz
 # --- recompute outbox -------------------------------------------------------------------------
 
 
-def recompute_enqueue(*, portfolio_id: uuid.UUID, kind: str = RecomputeKind.WSJF) -> bool:
-    """Send the recompute task now. Redis being down is not an error: the beat sweep retries."""
+def _recompute_flag(portfolio_id: uuid.UUID, kind: str) -> str:
+    return f"lodestar:recompute-queued:{kind}:{portfolio_id}"
+
+
+def recompute_enqueue(*, portfolio_id: uuid.UUID, kind: str = RecomputeKind.WSJF, debounce: bool = True) -> bool:
+    """Send the recompute task. Redis being down is not an error: the outbox row waits for the sweep.
+
+    Debounced: while a task for the portfolio is queued and not yet started, further edits send
+    nothing (a Redis flag, cleared by the task as it starts), and the task is sent with a short
+    countdown so a burst of edits is ranked by one run. The sweep sends without the flag.
+    """
     from celery import current_app
 
     try:
-        current_app.send_task(RECOMPUTE_TASKS[RecomputeKind(kind)], args=[str(portfolio_id)], retry=False)
+        if debounce:
+            flag = _recompute_flag(portfolio_id, kind)
+            if not redis_client().set(flag, "1", nx=True, ex=settings.RECOMPUTE_FLAG_TTL):
+                return True  # a queued task will see this edit
+        current_app.send_task(
+            RECOMPUTE_TASKS[RecomputeKind(kind)],
+            args=[str(portfolio_id)],
+            countdown=settings.RECOMPUTE_DEBOUNCE_SECONDS if debounce else 0,
+            retry=False,
+        )
     except Exception as exc:  # broker down or unreachable: the outbox row keeps the request
         log.warning("could not enqueue %s recompute for %s: %s", kind, portfolio_id, exc)
+        if debounce:
+            with contextlib.suppress(Exception):
+                redis_client().delete(_recompute_flag(portfolio_id, kind))
         return False
     return True
+
+
+def recompute_started(*, portfolio_id: uuid.UUID, kind: str = RecomputeKind.WSJF) -> None:
+    """Called by the task before it claims requests: edits from now on send a new task."""
+    with contextlib.suppress(Exception):
+        redis_client().delete(_recompute_flag(portfolio_id, kind))
 
 
 def recompute_request(*, portfolio_id: uuid.UUID, reason: str, kind: str = RecomputeKind.WSJF) -> RecomputeRequest:

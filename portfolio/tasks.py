@@ -17,7 +17,7 @@ def sweep_recompute_requests() -> int:
     """Re-enqueue every portfolio with a pending request: an outage delays scores, never loses them."""
     pending = recompute_pending_portfolios()
     for portfolio_id, kind in pending:
-        recompute_enqueue(portfolio_id=portfolio_id, kind=kind)
+        recompute_enqueue(portfolio_id=portfolio_id, kind=kind, debounce=False)
     return len(pending)
 
 
