@@ -101,13 +101,23 @@ def main() -> int:
         flush=True,
     )
     exit_code = 0
+    restarts: dict[str, list[float]] = {name: [] for name in processes}
     while not stopping:
-        for name, process in processes.items():
-            if process.poll() is not None:
+        for name, process in list(processes.items()):
+            if process.poll() is None or stopping:
+                continue
+            # A supervisor's job: the worker can exit when Redis goes away; start it again,
+            # unless it keeps dying (5 times in a minute), then stop everything.
+            recent = [t for t in restarts[name] if time.monotonic() - t < 60]
+            if name == "web" or len(recent) >= 5:
                 print(f"{name} exited with {process.returncode}; stopping the rest.", flush=True)
                 exit_code = process.returncode or 1
                 stopping = True
                 break
+            print(f"{name} exited with {process.returncode}; restarting it.", flush=True)
+            restarts[name] = [*recent, time.monotonic()]
+            time.sleep(1)
+            processes[name] = subprocess.Popen(commands[name], cwd=ROOT)
         time.sleep(0.5)
 
     for process in processes.values():

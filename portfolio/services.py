@@ -398,7 +398,8 @@ def epic_move(*, actor: Any, epic: Epic, to_state: str, outcome: str = "") -> Ep
         raise ValidationFailed(
             "Unknown state.", fields={"to_state": [f"Choose one of: {', '.join(EpicState.values)}."]}
         )
-    portfolio = Portfolio.objects.select_for_update().get(pk=epic.portfolio_id)
+    # NO KEY UPDATE: serializes moves without blocking inserts that reference the portfolio (FK KEY SHARE).
+    portfolio = Portfolio.objects.select_for_update(no_key=True).get(pk=epic.portfolio_id)
     epic = Epic.objects.select_for_update().select_related("governance").get(pk=epic.pk)
     if epic.state == to_state:
         raise Conflict(f"The epic is already in {EpicState(to_state).label}.")

@@ -88,3 +88,16 @@ def api() -> Any:
         return client
 
     return make
+
+
+def use_broker(url: str) -> str:
+    """Point this process's Celery producer at ``url``; returns the previous URL."""
+    from config import celery_app
+
+    previous = celery_app.conf.broker_url
+    celery_app.conf.broker_url = url
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+        celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    return previous

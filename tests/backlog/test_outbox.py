@@ -4,19 +4,16 @@ import pytest
 
 from backlog.models import Feature
 from backlog.ranking import wsjf_recompute_portfolio
-from config import celery_app
 from portfolio.models import RecomputeRequest
 from tests import builders
+from tests.conftest import use_broker
 
 
 @pytest.fixture
 def broker_down():
-    previous = celery_app.conf.broker_url
-    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
-    celery_app.pool.force_close_all()
+    previous = use_broker("redis://127.0.0.1:1/0")
     yield
-    celery_app.conf.broker_url = previous
-    celery_app.pool.force_close_all()
+    use_broker(previous)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -28,7 +28,7 @@ def _test_database_url() -> str:
     return f"postgres://{auth}@{host}{port}/{db['NAME']}"
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def task_queue(worker_id: str) -> Iterator[str]:
     """A queue of this test's own, so parallel runs and leftovers never cross."""
     name = f"lodestar-test-{worker_id}-{os.getpid()}-{time.monotonic_ns()}"
