@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.utils import timezone
 
 from portfolio.models import WorkerHeartbeat
@@ -24,3 +25,9 @@ def sweep_recompute_requests() -> int:
 @shared_task(name="portfolio.worker_heartbeat", ignore_result=True)
 def worker_heartbeat() -> None:
     WorkerHeartbeat.objects.update_or_create(hostname=socket.gethostname(), defaults={"seen_at": timezone.now()})
+
+
+@worker_ready.connect
+def _heartbeat_when_ready(**_: object) -> None:
+    """A worker that has just started is alive: say so before beat's first tick."""
+    worker_heartbeat()
