@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 import django_filters
@@ -13,6 +12,7 @@ from rest_framework import serializers
 
 from common.api import StrictModelSerializer, VisibleRelatedField, VisibleSlugRelatedField
 from common.viewsets import CREATE_READ, READ_ONLY, ServiceViewSet
+from governance.fair import fair_input_errors
 from governance.models import (
     AIActTier,
     Approval,
@@ -39,9 +39,6 @@ from portfolio.selectors import membership_list
 User = get_user_model()
 _UUID = serializers.UUIDField()
 
-# FAIR inputs (DOMAIN, FAIR): each factor is estimated as [min, most likely, max].
-FAIR_FACTORS = ("tef", "vulnerability", "primary_loss", "slef", "slem")
-
 
 def _member_users(*, user: Any) -> models.QuerySet[Any]:
     return User.objects.filter(pk__in=membership_list(user=user).values("user_id"))
@@ -60,27 +57,11 @@ def _records_with_requirements(*, user: Any) -> models.QuerySet[GovernanceRecord
 
 
 class FairInputsField(serializers.JSONField):
-    """``{"tef": [min, most likely, max], ...}``: known factors only, three ordered non-negative numbers."""
+    """``{"tef": [min, most likely, max], ...}``: the rules live in ``governance.fair``."""
 
     def to_internal_value(self, data: Any) -> Any:
         data = super().to_internal_value(data)
-        if not isinstance(data, dict):
-            raise serializers.ValidationError("Expected an object of FAIR factors.")
-        errors = []
-        for name, estimate in data.items():
-            if name not in FAIR_FACTORS:
-                errors.append(f"Unknown FAIR factor {name!r}; use {', '.join(FAIR_FACTORS)}.")
-                continue
-            if (
-                not isinstance(estimate, list)
-                or len(estimate) != 3
-                or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in estimate)
-            ):
-                errors.append(f"{name}: expected [min, most likely, max] as three numbers.")
-                continue
-            low, mode, high = (Decimal(str(v)) for v in estimate)
-            if not (Decimal(0) <= low <= mode <= high) or not all(v.is_finite() for v in (low, mode, high)):
-                errors.append(f"{name}: expected 0 ≤ min ≤ most likely ≤ max.")
+        errors = fair_input_errors(data)
         if errors:
             raise serializers.ValidationError(errors)
         return data

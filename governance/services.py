@@ -10,6 +10,7 @@ from django.db import models, transaction
 
 from common.errors import ValidationFailed
 from common.services import model_update, snapshot, validated_save
+from governance.fair import fair_input_errors
 from governance.models import Approval, AuditEvent, GovernanceRecord, RecordStatus
 
 User = AbstractBaseUser | AnonymousUser
@@ -87,7 +88,7 @@ def governance_record_retitle(*, record: GovernanceRecord, title: str) -> None:
 
 @transaction.atomic
 def governance_record_update(*, actor: Any, record: GovernanceRecord, data: dict[str, Any]) -> GovernanceRecord:
-    from portfolio.access import Perm, require  # tenancy kernel, see docs/decisions/0002
+    from portfolio.access import Perm, is_member, require  # tenancy kernel, see docs/decisions/0002
 
     require(user=actor, portfolio_id=record.portfolio_id, perm=Perm.EDIT_GOVERNANCE)
     data = dict(data)
@@ -96,6 +97,13 @@ def governance_record_update(*, actor: Any, record: GovernanceRecord, data: dict
         raise ValidationFailed(
             "An EU AI Act tier needs an AI system.",
             fields={"ai_act_tier": ["Only AI systems have an AI Act tier; tick 'uses AI' or clear the tier."]},
+        )
+    if "fair_inputs" in data and (errors := fair_input_errors(data["fair_inputs"])):
+        raise ValidationFailed(errors[0], fields={"fair_inputs": errors})
+    if data.get("reviewer") is not None and not is_member(user=data["reviewer"], portfolio_id=record.portfolio_id):
+        raise ValidationFailed(
+            "The reviewer must be a member of this portfolio.",
+            fields={"reviewer": ["Choose a member of this portfolio."]},
         )
     changed, before, after = model_update(instance=record, data=data, allowed=RECORD_EDITABLE)
     if requirements is not None:

@@ -73,6 +73,11 @@ def portfolio_ids_for(*, user: Any) -> list[uuid.UUID]:
     return list(_cache(user))
 
 
+def is_member(*, user: Any, portfolio_id: uuid.UUID) -> bool:
+    """Whether ``user`` (any user, not only the signed-in one) belongs to the portfolio."""
+    return Membership.objects.filter(user_id=getattr(user, "pk", user), portfolio_id=portfolio_id).exists()
+
+
 def has_perm(*, user: Any, portfolio_id: uuid.UUID, perm: Perm) -> bool:
     role = role_of(user=user, portfolio_id=portfolio_id)
     return role is not None and perm in ROLE_PERMS[role]

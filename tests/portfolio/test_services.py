@@ -173,3 +173,27 @@ def test_done_epic_records_its_outcome(bank, cpo):
     epic_move(actor=cpo, epic=epic, to_state=EpicState.DONE, outcome="no_go")
     epic.refresh_from_db()
     assert (epic.state, epic.outcome) == (EpicState.DONE, "no_go")
+
+
+def test_owner_must_be_a_member_of_the_portfolio(bank, po, outsider):
+    with pytest.raises(ValidationFailed) as exc:
+        builders.epic(po, bank, owner=outsider)
+    assert "owner" in exc.value.fields
+
+
+def test_fair_inputs_are_validated_by_the_service(bank, po, compliance):
+    epic = builders.epic(po, bank)
+    with pytest.raises(ValidationFailed) as exc:
+        governance_record_update(
+            actor=compliance,
+            record=epic.governance,
+            data={"fair_inputs": {"vulnerability": [0.1, 0.5, 1.5], "tef": [3, 2, 1]}},
+        )
+    assert len(exc.value.fields["fair_inputs"]) == 2
+    governance_record_update(
+        actor=compliance,
+        record=epic.governance,
+        data={"fair_inputs": {"tef": [0.5, 2, 6], "vulnerability": [0.1, 0.25, 0.5]}},
+    )
+    epic.governance.refresh_from_db()
+    assert epic.governance.fair_inputs["tef"] == [0.5, 2, 6]
