@@ -92,12 +92,15 @@ def api() -> Any:
 
 def use_broker(url: str) -> str:
     """Point this process's Celery producer at ``url``; returns the previous URL."""
+    from kombu import pools
+
     from config import celery_app
 
     previous = celery_app.conf.broker_url
     celery_app.conf.broker_url = url
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
+    # kombu keeps one pool per broker URL in a global registry: close and forget them all, so
+    # going back to a previous URL gets a fresh pool, not the closed one.
+    pools.reset()
+    celery_app._pool = None
     celery_app.amqp._producer_pool = None
     return previous
