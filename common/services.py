@@ -9,7 +9,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 
 from common.errors import ValidationFailed
 
@@ -34,15 +35,61 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return out
 
 
+# Friendly words for the database's constraints, by the end of their names.
+_CONSTRAINT_MESSAGES = (
+    ("_fibonacci", "Use the modified Fibonacci scale: 1, 2, 3, 5, 8, 13, 20."),
+    ("_required", "This field cannot be blank."),
+    ("_unique_name", "This name is already used in the portfolio."),
+    ("_unique_ref", "This reference is already used."),
+    ("_order", "The end must not be before the start."),
+    ("_positive", "Enter a positive number."),
+)
+
+
+def _condition_fields(condition: Q) -> set[str]:
+    names: set[str] = set()
+    for child in condition.children:
+        if isinstance(child, Q):
+            names |= _condition_fields(child)
+        else:
+            names.add(child[0].split("__")[0])
+    return names
+
+
+def constraint_error(model: type[models.Model], name: str | None) -> ValidationFailed:
+    """The field error for a violated database constraint of ``model``."""
+    fields: list[str] = []
+    for constraint in model._meta.constraints:
+        if constraint.name == name:
+            if isinstance(constraint, models.UniqueConstraint):
+                fields = list(constraint.fields)
+            elif isinstance(constraint, models.CheckConstraint):
+                fields = sorted(_condition_fields(constraint.condition))
+    message = next((m for suffix, m in _CONSTRAINT_MESSAGES if name and name.endswith(suffix)), None)
+    message = message or f"This is not allowed ({(name or 'a data rule').replace('_', ' ')})."
+    return ValidationFailed(message, fields={field: [message] for field in fields or ["__all__"]})
+
+
 def validated_save(
     instance: models.Model, *, update_fields: list[str] | None = None, exclude: list[str] | None = None
 ) -> None:
-    """``full_clean()`` then ``save()``; a Django validation error becomes a ``ValidationFailed``."""
+    """Validate the fields, then save; the database checks the constraints.
+
+    Field validation (required, choices, lengths, digits) runs in Python and costs no query.
+    Constraints live in PostgreSQL (STYLE §5): the save runs in a savepoint and a violation
+    becomes a ``ValidationFailed`` naming the fields, so the caller's transaction stays usable
+    and no request ends in a 500.
+    """
     try:
-        instance.full_clean(exclude=exclude, validate_constraints=True)
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except DjangoValidationError as exc:
         raise ValidationFailed.from_django(exc) from exc
-    instance.save(update_fields=update_fields)
+    try:
+        with transaction.atomic():
+            instance.save(update_fields=update_fields)
+    except IntegrityError as exc:
+        diag = getattr(exc.__cause__, "diag", None)
+        raise constraint_error(type(instance), getattr(diag, "constraint_name", None)) from exc
 
 
 def model_update(
