@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
-from backlog.models import Feature, Iteration, Story, Team
+from backlog.models import Feature, FeatureState, Iteration, Story, StoryState, Team
 from okrs.models import KeyResult, Objective
 from okrs.selectors import objective_progress, progress_band
 from portfolio.access import visible
-from portfolio.models import Epic, Portfolio
+from portfolio.models import Epic, EpicState, Portfolio
 from portfolio.selectors import get_for_user
 
 
@@ -146,3 +146,166 @@ def traceability_tree(*, portfolio: Portfolio) -> Traceability:
             + sum(f.story_count for f in unaligned_features),
         },
     )
+
+
+# --- the WSJF backlog page ------------------------------------------------------------------
+#
+# Built to stay fast on a portfolio of a million stories: every list walks one of the rank
+# indexes ((portfolio, rank), (epic, rank_in_epic), (feature, rank_in_feature), (team, rank_in_team))
+# and stops after one page; the total is counted only up to a cap; the filter choices are capped.
+
+BACKLOG_PAGE_SIZE = 50
+BACKLOG_COUNT_CAP = 1000
+BACKLOG_CHOICES_CAP = 200
+NO_LINK = "none"  # filter value: features with no epic, items with no team
+
+
+@dataclass(frozen=True)
+class BacklogPage:
+    items: list[Any]
+    number: int
+    page_size: int
+    has_next: bool
+    total: int  # exact up to BACKLOG_COUNT_CAP
+    total_capped: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def start(self) -> int:
+        return (self.number - 1) * self.page_size + 1 if self.items else 0
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.items) - 1 if self.items else 0
+
+
+@dataclass(frozen=True)
+class BacklogChoices:
+    epics: list[Epic]
+    teams: list[Team]
+    features: list[Feature]
+
+
+def _backlog_page(qs: QuerySet[Any], *, page: int, page_size: int) -> BacklogPage:
+    """One page (fetching one row more tells whether there is a next) and a capped count: two queries."""
+    number = max(page, 1)
+    offset = (number - 1) * page_size
+    rows = list(qs[offset : offset + page_size + 1])
+    total = qs.order_by().values("pk")[: BACKLOG_COUNT_CAP + 1].count()
+    return BacklogPage(
+        items=rows[:page_size],
+        number=number,
+        page_size=page_size,
+        has_next=len(rows) > page_size,
+        total=min(total, BACKLOG_COUNT_CAP),
+        total_capped=total > BACKLOG_COUNT_CAP,
+    )
+
+
+def _link_filter(qs: QuerySet[Any], name: str, value: uuid.UUID | str | None) -> QuerySet[Any]:
+    if value == NO_LINK:
+        return qs.filter(**{f"{name}__isnull": True})
+    if value is not None:
+        return qs.filter(**{f"{name}_id": value})
+    return qs
+
+
+def feature_backlog_page(
+    *,
+    portfolio: Portfolio,
+    epic: uuid.UUID | str | None = None,
+    team: uuid.UUID | str | None = None,
+    state: str = "",
+    work_type: str = "",
+    show_done: bool = False,
+    page: int = 1,
+    page_size: int = BACKLOG_PAGE_SIZE,
+) -> BacklogPage:
+    """Features in WSJF rank order; unranked ones (new, or done) after the ranked; done hidden unless asked.
+
+    Filtered by an epic, the list walks the epic's own rank index (rank_in_epic orders the epic's
+    features exactly as the portfolio rank does).
+    """
+    qs = Feature.objects.filter(portfolio_id=portfolio.id).select_related("epic", "team")
+    qs = _link_filter(qs, "epic", epic)
+    qs = _link_filter(qs, "team", team)
+    if state:
+        qs = qs.filter(state=state)
+    elif not show_done:
+        qs = qs.exclude(state=FeatureState.DONE)
+    if work_type:
+        qs = qs.filter(work_type=work_type)
+    rank = "rank_in_epic" if isinstance(epic, uuid.UUID) else "rank"
+    qs = qs.order_by(F(rank).asc(nulls_last=True), "created_at", "id")
+    return _backlog_page(qs, page=page, page_size=page_size)
+
+
+def story_backlog_page(
+    *,
+    portfolio: Portfolio,
+    within: str,
+    feature: uuid.UUID | None = None,
+    team: uuid.UUID | str | None = None,
+    state: str = "",
+    work_type: str = "",
+    show_done: bool = False,
+    page: int = 1,
+    page_size: int = BACKLOG_PAGE_SIZE,
+) -> BacklogPage:
+    """Stories ranked within one feature (``within="feature"``) or one team (``within="team"``).
+
+    Stories have no portfolio-wide rank, so a scope is required; with none, the page is empty.
+    Within a feature, ``team`` further filters the feature's stories.
+    """
+    qs = Story.objects.filter(portfolio_id=portfolio.id).select_related("feature", "team")
+    if within == "feature" and isinstance(feature, uuid.UUID):
+        qs = _link_filter(qs.filter(feature_id=feature), "team", team)
+        rank = "rank_in_feature"
+    elif within == "team" and isinstance(team, uuid.UUID):
+        qs = qs.filter(team_id=team)
+        rank = "rank_in_team"
+    else:
+        qs = qs.none()
+        rank = "rank_in_team"
+    if state:
+        qs = qs.filter(state=state)
+    elif not show_done:
+        qs = qs.exclude(state=StoryState.DONE)
+    if work_type:
+        qs = qs.filter(work_type=work_type)
+    qs = qs.order_by(F(rank).asc(nulls_last=True), "created_at", "id")
+    return _backlog_page(qs, page=page, page_size=page_size)
+
+
+def backlog_filter_choices(
+    *, portfolio: Portfolio, epic: uuid.UUID | None = None, feature: uuid.UUID | None = None, features: bool = False
+) -> BacklogChoices:
+    """Options for the backlog filters: the top-ranked open epics (and features), every team; each list capped.
+
+    A selected epic or feature outside the cap is added, so the form always shows the current choice.
+    """
+    pid = portfolio.id
+    by_rank = (F("rank").asc(nulls_last=True), "title")
+    epics = list(
+        Epic.objects.filter(portfolio_id=pid)
+        .exclude(state=EpicState.DONE)
+        .order_by(*by_rank)
+        .only("id", "title", "rank")[:BACKLOG_CHOICES_CAP]
+    )
+    if epic is not None and all(e.id != epic for e in epics):
+        epics += list(Epic.objects.filter(portfolio_id=pid, id=epic).only("id", "title", "rank"))
+    teams = list(Team.objects.filter(portfolio_id=pid).order_by("name")[:BACKLOG_CHOICES_CAP])
+    feature_list: list[Feature] = []
+    if features:
+        feature_list = list(
+            Feature.objects.filter(portfolio_id=pid)
+            .exclude(state=FeatureState.DONE)
+            .order_by(*by_rank)
+            .only("id", "title", "rank")[:BACKLOG_CHOICES_CAP]
+        )
+        if feature is not None and all(f.id != feature for f in feature_list):
+            feature_list += list(Feature.objects.filter(portfolio_id=pid, id=feature).only("id", "title", "rank"))
+    return BacklogChoices(epics=epics, teams=teams, features=feature_list)
