@@ -32,5 +32,9 @@ lint: install
 bench: install
 	$(PY) -m config.embedded --temp -- $(PY) -m pytest tests/bench -p no:cacheprovider -o addopts="" -s
 
+## Screenshots of every page (headless Chromium) into /tmp/lodestar-shots, to look at as a user would.
+screenshots: install
+	LODESTAR_SCREENSHOTS=1 $(PY) -m config.embedded --temp -- $(PY) -m pytest tests/e2e -k screenshot -p no:cacheprovider
+
 clean:
 	rm -rf $(VENV) .data staticfiles .pytest_cache .ruff_cache
