@@ -118,29 +118,50 @@ def feature_create(*, actor: Any, portfolio: Any, title: str, **fields: Any) -> 
     return feature
 
 
-@transaction.atomic
-def feature_update(*, actor: Any, feature: Feature, data: dict[str, Any]) -> Feature:
-    require(user=actor, portfolio_id=feature.portfolio_id, perm=Perm.EDIT_BACKLOG)
+def _item_update(
+    *,
+    actor: Any,
+    item: Feature | Story,
+    data: dict[str, Any],
+    editable: tuple[str, ...],
+    started: set[str],
+    done_state: str,
+    related: tuple[str, ...],
+) -> None:
+    """What updating a feature and updating a story share: checks, flow timestamps, audit, recompute."""
+    kind = item._meta.model_name
+    require(user=actor, portfolio_id=item.portfolio_id, perm=Perm.EDIT_BACKLOG)
     _check_wsjf(data, partial=True)
-    _same_portfolio(feature.portfolio_id, epic=data.get("epic"), team=data.get("team"))
+    _same_portfolio(item.portfolio_id, **{name: data.get(name) for name in related})
     if "state" in data:
-        data = {**data, **_flow_timestamps(feature, data["state"], _FEATURE_STARTED, FeatureState.DONE)}
-    changed, before, after = model_update(
-        instance=feature, data=data, allowed=(*FEATURE_EDITABLE, "started_at", "done_at")
-    )
+        data = {**data, **_flow_timestamps(item, data["state"], started, done_state)}
+    changed, before, after = model_update(instance=item, data=data, allowed=(*editable, "started_at", "done_at"))
     if "title" in changed:
-        governance_record_retitle(record=feature.governance, title=feature.title)
+        governance_record_retitle(record=item.governance, title=item.title)
     if changed:
         audit_log(
             actor=actor,
-            action="backlog.feature.updated",
-            instance=feature,
-            portfolio_id=feature.portfolio_id,
+            action=f"backlog.{kind}.updated",
+            instance=item,
+            portfolio_id=item.portfolio_id,
             before=before,
             after=after,
         )
     if RANK_AFFECTING.intersection(changed):
-        recompute_request(portfolio_id=feature.portfolio_id, reason="feature changed")
+        recompute_request(portfolio_id=item.portfolio_id, reason=f"{kind} changed")
+
+
+@transaction.atomic
+def feature_update(*, actor: Any, feature: Feature, data: dict[str, Any]) -> Feature:
+    _item_update(
+        actor=actor,
+        item=feature,
+        data=data,
+        editable=FEATURE_EDITABLE,
+        started=_FEATURE_STARTED,
+        done_state=FeatureState.DONE,
+        related=("epic", "team"),
+    )
     return feature
 
 
@@ -172,25 +193,13 @@ def story_create(*, actor: Any, feature: Feature, title: str, **fields: Any) -> 
 
 @transaction.atomic
 def story_update(*, actor: Any, story: Story, data: dict[str, Any]) -> Story:
-    require(user=actor, portfolio_id=story.portfolio_id, perm=Perm.EDIT_BACKLOG)
-    _check_wsjf(data, partial=True)
-    _same_portfolio(
-        story.portfolio_id, feature=data.get("feature"), team=data.get("team"), iteration=data.get("iteration")
+    _item_update(
+        actor=actor,
+        item=story,
+        data=data,
+        editable=STORY_EDITABLE,
+        started=_STORY_STARTED,
+        done_state=StoryState.DONE,
+        related=("feature", "team", "iteration"),
     )
-    if "state" in data:
-        data = {**data, **_flow_timestamps(story, data["state"], _STORY_STARTED, StoryState.DONE)}
-    changed, before, after = model_update(instance=story, data=data, allowed=(*STORY_EDITABLE, "started_at", "done_at"))
-    if "title" in changed:
-        governance_record_retitle(record=story.governance, title=story.title)
-    if changed:
-        audit_log(
-            actor=actor,
-            action="backlog.story.updated",
-            instance=story,
-            portfolio_id=story.portfolio_id,
-            before=before,
-            after=after,
-        )
-    if RANK_AFFECTING.intersection(changed):
-        recompute_request(portfolio_id=story.portfolio_id, reason="story changed")
     return story

@@ -88,7 +88,7 @@ def governance_record_retitle(*, record: GovernanceRecord, title: str) -> None:
 
 @transaction.atomic
 def governance_record_update(*, actor: Any, record: GovernanceRecord, data: dict[str, Any]) -> GovernanceRecord:
-    from portfolio.access import Perm, is_member, require  # tenancy kernel, see docs/decisions/0002
+    from portfolio.access import Perm, require, require_member  # tenancy kernel, see docs/decisions/0002
 
     require(user=actor, portfolio_id=record.portfolio_id, perm=Perm.EDIT_GOVERNANCE)
     data = dict(data)
@@ -100,11 +100,7 @@ def governance_record_update(*, actor: Any, record: GovernanceRecord, data: dict
         )
     if "fair_inputs" in data and (errors := fair_input_errors(data["fair_inputs"])):
         raise ValidationFailed(errors[0], fields={"fair_inputs": errors})
-    if data.get("reviewer") is not None and not is_member(user=data["reviewer"], portfolio_id=record.portfolio_id):
-        raise ValidationFailed(
-            "The reviewer must be a member of this portfolio.",
-            fields={"reviewer": ["Choose a member of this portfolio."]},
-        )
+    require_member(user=data.get("reviewer"), portfolio_id=record.portfolio_id, field="reviewer")
     changed, before, after = model_update(instance=record, data=data, allowed=RECORD_EDITABLE)
     if requirements is not None:
         old = sorted(str(r) for r in record.requirements.values_list("id", flat=True))

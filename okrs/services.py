@@ -12,17 +12,10 @@ from common.services import model_update, snapshot, validated_save
 from governance.models import SubjectKind
 from governance.services import audit_log, governance_record_create, governance_record_retitle
 from okrs.models import CheckIn, KeyResult, KRKind, Objective
-from portfolio.access import Perm, is_member, require
+from portfolio.access import Perm, require, require_member
 
 OBJECTIVE_EDITABLE = ("title", "description", "period_start", "period_end", "owner", "parent")
 KEY_RESULT_EDITABLE = ("title", "kind", "start_value", "target_value", "unit", "confidence", "weight")
-
-
-def _check_owner(portfolio_id: Any, owner: Any) -> None:
-    if owner is not None and not is_member(user=owner, portfolio_id=portfolio_id):
-        raise ValidationFailed(
-            "The owner must be a member of this portfolio.", fields={"owner": ["Choose a member of this portfolio."]}
-        )
 
 
 def _check_parent(objective_portfolio_id: Any, parent: Objective | None, self_id: Any = None) -> None:
@@ -56,7 +49,7 @@ def objective_create(
 ) -> Objective:
     require(user=actor, portfolio_id=portfolio.id, perm=Perm.EDIT_OKRS)
     _check_parent(portfolio.id, parent)
-    _check_owner(portfolio.id, owner)
+    require_member(user=owner, portfolio_id=portfolio.id, field="owner")
     record = governance_record_create(
         portfolio_id=portfolio.id, subject_kind=SubjectKind.OBJECTIVE, subject_title=title.strip()
     )
@@ -86,7 +79,7 @@ def objective_update(*, actor: Any, objective: Objective, data: dict[str, Any]) 
     require(user=actor, portfolio_id=objective.portfolio_id, perm=Perm.EDIT_OKRS)
     if "parent" in data:
         _check_parent(objective.portfolio_id, data["parent"], self_id=objective.pk)
-    _check_owner(objective.portfolio_id, data.get("owner"))
+    require_member(user=data.get("owner"), portfolio_id=objective.portfolio_id, field="owner")
     changed, before, after = model_update(instance=objective, data=data, allowed=OBJECTIVE_EDITABLE)
     if "title" in changed:
         governance_record_retitle(record=objective.governance, title=objective.title)

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from common.errors import NotFound, PermissionDenied
+from common.errors import NotFound, PermissionDenied, ValidationFailed
 from portfolio.models import Membership, Role
 
 
@@ -76,6 +76,14 @@ def portfolio_ids_for(*, user: Any) -> list[uuid.UUID]:
 def is_member(*, user: Any, portfolio_id: uuid.UUID) -> bool:
     """Whether ``user`` (any user, not only the signed-in one) belongs to the portfolio."""
     return Membership.objects.filter(user_id=getattr(user, "pk", user), portfolio_id=portfolio_id).exists()
+
+
+def require_member(*, user: Any, portfolio_id: uuid.UUID, field: str) -> None:
+    """A person named on an item (owner, reviewer) must belong to its portfolio."""
+    if user is not None and not is_member(user=user, portfolio_id=portfolio_id):
+        raise ValidationFailed(
+            f"The {field} must be a member of this portfolio.", fields={field: ["Choose a member of this portfolio."]}
+        )
 
 
 def has_perm(*, user: Any, portfolio_id: uuid.UUID, perm: Perm) -> bool:

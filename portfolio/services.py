@@ -19,7 +19,7 @@ from common.services import model_update, snapshot, validated_save
 from governance.models import Decision, Gate, GovernanceRecord, SubjectKind
 from governance.services import audit_log, governance_record_create, governance_record_retitle
 from okrs.models import KeyResult
-from portfolio.access import Perm, forget_roles, is_member, require
+from portfolio.access import Perm, forget_roles, require, require_member
 from portfolio.models import (
     Epic,
     EpicOutcome,
@@ -244,13 +244,6 @@ def theme_create(*, actor: Any, portfolio: Portfolio, name: str, description: st
 # --- epics -------------------------------------------------------------------------------------
 
 
-def _check_owner(portfolio_id: uuid.UUID, owner: Any) -> None:
-    if owner is not None and not is_member(user=owner, portfolio_id=portfolio_id):
-        raise ValidationFailed(
-            "The owner must be a member of this portfolio.", fields={"owner": ["Choose a member of this portfolio."]}
-        )
-
-
 def _same_portfolio(portfolio_id: uuid.UUID, field: str, objs: Iterable[Any]) -> list[Any]:
     objs = list(objs)
     if any(o.portfolio_id != portfolio_id for o in objs):
@@ -281,7 +274,7 @@ def epic_create(
         raise ValidationFailed(f"Unknown field: {unknown[0]}.", fields={n: ["Unknown field."] for n in unknown})
     if value_stream is not None:
         _same_portfolio(portfolio.id, "value_stream", [value_stream])
-    _check_owner(portfolio.id, fields.get("owner"))
+    require_member(user=fields.get("owner"), portfolio_id=portfolio.id, field="owner")
     key_results = _same_portfolio(portfolio.id, "key_results", key_results)
     themes = _same_portfolio(portfolio.id, "themes", themes)
     record = governance_record_create(
@@ -321,7 +314,7 @@ def epic_update(*, actor: Any, epic: Epic, data: dict[str, Any]) -> Epic:
     themes = data.pop("themes", None)
     if data.get("value_stream") is not None:
         _same_portfolio(epic.portfolio_id, "value_stream", [data["value_stream"]])
-    _check_owner(epic.portfolio_id, data.get("owner"))
+    require_member(user=data.get("owner"), portfolio_id=epic.portfolio_id, field="owner")
     changed, before, after = model_update(instance=epic, data=data, allowed=EPIC_EDITABLE)
     for name, values in (("key_results", key_results), ("themes", themes)):
         if values is None:
