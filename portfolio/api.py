@@ -94,6 +94,9 @@ class PortfolioFilter(django_filters.FilterSet):
 
 class PortfolioSerializer(StrictModelSerializer):
     my_role = serializers.SerializerMethodField()
+    recompute_pending = serializers.BooleanField(
+        read_only=True, default=False, help_text="A WSJF recompute is waiting: ranks may be stale."
+    )
 
     class Meta:
         model = Portfolio
@@ -110,6 +113,7 @@ class PortfolioSerializer(StrictModelSerializer):
             "epic_threshold",
             "scoring_mode",
             "scores_computed_at",
+            "recompute_pending",
             "created_at",
             "my_role",
         ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from common.errors import NotFound
 from portfolio.access import portfolio_ids_for, visible
@@ -26,12 +26,17 @@ def get_for_user(qs: QuerySet[Any], *, user: Any, id: Any, field: str = "portfol
         raise
 
 
+def _with_freshness(qs: QuerySet[Portfolio]) -> QuerySet[Portfolio]:
+    pending = RecomputeRequest.objects.filter(portfolio_id=OuterRef("pk"), processed_at__isnull=True)
+    return qs.annotate(recompute_pending=Exists(pending))
+
+
 def portfolio_list_for_user(*, user: Any) -> QuerySet[Portfolio]:
-    return Portfolio.objects.filter(id__in=portfolio_ids_for(user=user)).order_by("name")
+    return _with_freshness(Portfolio.objects.filter(id__in=portfolio_ids_for(user=user))).order_by("name")
 
 
 def portfolio_get_for_user(*, user: Any, id: Any) -> Portfolio:
-    return get_for_user(Portfolio.objects.all(), user=user, id=id, field="id")
+    return get_for_user(_with_freshness(Portfolio.objects.all()), user=user, id=id, field="id")
 
 
 def portfolio_get_by_slug_for_user(*, user: Any, slug: str) -> Portfolio:

@@ -143,3 +143,15 @@ def test_schema_generates_and_parses(api: Any, viewer: User) -> None:
     as_json = client.get("/api/schema/?format=json")
     assert as_json.status_code == 200 and json.loads(as_json.content)["info"]["title"] == "Lodestar API"
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_portfolio_shows_how_fresh_its_ranks_are(api, bank, po):
+    from backlog.ranking import wsjf_recompute_portfolio
+    from tests import builders
+
+    builders.feature(po, bank)
+    body = api(po).get(f"/api/v1/portfolios/{bank.id}/").json()
+    assert body["recompute_pending"] is True and body["scores_computed_at"] is None
+    wsjf_recompute_portfolio(portfolio_id=bank.id)
+    body = api(po).get(f"/api/v1/portfolios/{bank.id}/").json()
+    assert body["recompute_pending"] is False and body["scores_computed_at"] is not None
