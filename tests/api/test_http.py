@@ -155,3 +155,11 @@ def test_portfolio_shows_how_fresh_its_ranks_are(api, bank, po):
     wsjf_recompute_portfolio(portfolio_id=bank.id)
     body = api(po).get(f"/api/v1/portfolios/{bank.id}/").json()
     assert body["recompute_pending"] is False and body["scores_computed_at"] is not None
+
+
+def test_openapi_schema_generates_without_warnings_and_validates(tmp_path, db):
+    from django.core.management import call_command
+
+    out = tmp_path / "schema.yml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    assert "/api/v1/features/" in out.read_text()
