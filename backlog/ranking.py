@@ -1,7 +1,7 @@
 """The WSJF recompute: one transaction per portfolio, set-based SQL, idempotent and coalescing.
 
-Each scope is ranked by one ``UPDATE … FROM (SELECT row_number() OVER …)`` statement that writes
-only the rows whose rank changed. The order is the one ``backlog.wsjf.rank_key`` defines:
+Each table is ranked by one ``UPDATE … FROM (SELECT row_number() OVER … per scope)`` statement
+that writes only the rows whose ranks changed. The order is the one ``backlog.wsjf.rank_key`` defines:
 score desc, Cost of Delay desc, job size asc, created_at asc, id asc. Done items leave the
 backlog and lose their rank.
 
@@ -39,23 +39,33 @@ SCOPES: tuple[tuple[str, str, str | None, str], ...] = (
 
 
 def rank_statements(mode: str) -> list[str]:
-    """The SQL of a full recompute, one statement per scope; each takes the portfolio id twice."""
+    """The SQL of a full recompute: one UPDATE per table, each taking the portfolio id once.
+
+    All of a table's ranks come from one statement (several window functions over one scan), so
+    each row gets at most one new version per run. Updating a row twice in one transaction makes
+    PostgreSQL queue its deferred foreign-key checks again, which cost more than the ranking itself
+    on a million stories (docs/benchmarks.md).
+    """
     order = (_CD3_ORDER if mode == ScoringMode.CD3 else _WSJF_ORDER).format(t="s")
-    statements = []
+    by_table: dict[str, list[tuple[str, str | None, str]]] = {}
     for table, column, partition, done in SCOPES:
-        over = f"PARTITION BY s.{partition} ORDER BY {order}" if partition else f"ORDER BY {order}"
+        by_table.setdefault(table, []).append((column, partition, done))
+    statements = []
+    for table, scopes in by_table.items():
+        # Partitioning by the "done" test numbers the backlog items among themselves; done ones get NULL.
+        ranks = ", ".join(
+            f"CASE WHEN NOT ({done}) THEN row_number() OVER (PARTITION BY ({done})"
+            f"{f', s.{partition}' if partition else ''} ORDER BY {order}) END AS {column}"
+            for column, partition, done in scopes
+        )
+        assignments = ", ".join(f"{column} = r.{column}" for column, _, _ in scopes)
+        changed = " OR ".join(f"t.{column} IS DISTINCT FROM r.{column}" for column, _, _ in scopes)
         # Identifiers come from the SCOPES constant above, never from input.
-        statements.append(f"""
-            UPDATE {table} AS t SET {column} = r.new_rank
-            FROM (
-                SELECT s.id, row_number() OVER ({over}) AS new_rank
-                FROM {table} AS s
-                WHERE s.portfolio_id = %s AND NOT ({done})
-                UNION ALL
-                SELECT s.id, NULL::bigint FROM {table} AS s
-                WHERE s.portfolio_id = %s AND ({done}) AND s.{column} IS NOT NULL
-            ) AS r
-            WHERE t.id = r.id AND t.{column} IS DISTINCT FROM r.new_rank""")  # noqa: S608
+        statements.append(
+            f"UPDATE {table} AS t SET {assignments} "  # noqa: S608
+            f"FROM (SELECT s.id, {ranks} FROM {table} AS s WHERE s.portfolio_id = %s) AS r "
+            f"WHERE t.id = r.id AND ({changed})"
+        )
     return statements
 
 
@@ -86,7 +96,7 @@ def wsjf_recompute_portfolio(*, portfolio_id: uuid.UUID, force: bool = False) ->
         written = 0
         with connection.cursor() as cursor:
             for sql in rank_statements(mode):
-                cursor.execute(sql, [portfolio_id, portfolio_id])
+                cursor.execute(sql, [portfolio_id])
                 written += cursor.rowcount
         Portfolio.objects.filter(pk=portfolio_id).update(scores_computed_at=timezone.now())
     return RecomputeResult(portfolio_id, claimed, written, ran=True)

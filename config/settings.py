@@ -166,7 +166,7 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "portfolio.worker_heartbeat", "schedule": timedelta(seconds=10)},
 }
 # Edits within this window are ranked by one recompute run (DESIGN §1: coalescing).
-RECOMPUTE_DEBOUNCE_SECONDS = env_float("RECOMPUTE_DEBOUNCE_SECONDS", 0.5)
+RECOMPUTE_DEBOUNCE_SECONDS = env_float("RECOMPUTE_DEBOUNCE_SECONDS", 0.75)
 RECOMPUTE_FLAG_TTL = env_int("RECOMPUTE_FLAG_TTL", 30)
 # A worker heartbeat older than this counts as "worker down" in /healthz.
 WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 60)
