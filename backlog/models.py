@@ -88,8 +88,9 @@ class Feature(WSJFScored):
     class Meta:
         ordering = ["rank", "created_at"]
         indexes = [
-            models.Index(fields=["portfolio", "rank"]),
-            models.Index(fields=["epic", "rank_in_epic"]),
+            # The whole ORDER BY of the ranked lists, so a page is an index range scan.
+            models.Index(fields=["portfolio", "rank", "created_at", "id"], name="feature_rank_order_idx"),
+            models.Index(fields=["epic", "rank_in_epic", "created_at", "id"], name="feature_epic_rank_order_idx"),
             models.Index(fields=["portfolio", "state"]),
         ]
         constraints = [
@@ -127,8 +128,10 @@ class Story(WSJFScored):
         ordering = ["feature", "rank_in_feature", "created_at"]
         verbose_name_plural = "stories"
         indexes = [
-            models.Index(fields=["feature", "rank_in_feature"]),
-            models.Index(fields=["team", "rank_in_team"]),
+            models.Index(
+                fields=["feature", "rank_in_feature", "created_at", "id"], name="story_feature_rank_order_idx"
+            ),
+            models.Index(fields=["team", "rank_in_team", "created_at", "id"], name="story_team_rank_order_idx"),
             models.Index(fields=["portfolio", "state"]),
         ]
         constraints = [

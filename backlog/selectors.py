@@ -288,7 +288,7 @@ def backlog_filter_choices(
     A selected epic or feature outside the cap is added, so the form always shows the current choice.
     """
     pid = portfolio.id
-    by_rank = (F("rank").asc(nulls_last=True), "title")
+    by_rank = (F("rank").asc(nulls_last=True), "created_at", "id")  # the rank index order: no sort
     epics = list(
         Epic.objects.filter(portfolio_id=pid)
         .exclude(state=EpicState.DONE)

@@ -201,7 +201,8 @@ class Epic(WSJFScored):
         ordering = ["rank", "created_at"]
         indexes = [
             models.Index(fields=["portfolio", "state"]),
-            models.Index(fields=["portfolio", "rank"]),
+            # The whole ORDER BY of the ranked lists, so a page is an index range scan.
+            models.Index(fields=["portfolio", "rank", "created_at", "id"], name="epic_rank_order_idx"),
         ]
         constraints = [
             *WSJFScored.wsjf_constraints("epic"),
