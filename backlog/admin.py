@@ -14,21 +14,15 @@ from django.contrib import admin
 
 from backlog.models import Feature, Iteration, Story, Team
 from backlog.services import RANK_AFFECTING
-from governance.admin import AuditedAdmin, BigTableMixin, NoAddAdmin
+from governance.admin import AuditedAdmin, BigTableMixin, NoAddAdmin, PortfolioOwnedAdmin
 from portfolio.services import recompute_request
 
 _DERIVED = ("cost_of_delay", "wsjf", "created_at", "updated_at", "started_at", "done_at")
 
 
 @admin.register(Team)
-class TeamAdmin(AuditedAdmin):
-    list_display = ("name", "portfolio")
-    list_filter = ("portfolio",)
-    search_fields = ("name", "portfolio__name")
-    list_select_related = ("portfolio",)
-    autocomplete_fields = ("portfolio",)
-    readonly_fields = ("id",)
-    fixed_on_change = ("portfolio",)
+class TeamAdmin(PortfolioOwnedAdmin):
+    pass
 
 
 @admin.register(Iteration)

@@ -292,3 +292,15 @@ class AuditEventAdmin(BigTableMixin, ReadOnlyAdmin):
     @admin.display(description="after")
     def after_json(self, obj: AuditEvent) -> str:
         return format_html("<pre>{}</pre>", json.dumps(obj.after, indent=2, ensure_ascii=False, sort_keys=True))
+
+
+class PortfolioOwnedAdmin(AuditedAdmin):
+    """A small named thing of one portfolio (team, value stream, theme): the portfolio is fixed once set."""
+
+    list_display = ("name", "portfolio")
+    list_filter = ("portfolio",)
+    search_fields = ("name", "portfolio__name")
+    list_select_related = ("portfolio",)
+    autocomplete_fields = ("portfolio",)
+    readonly_fields = ("id",)
+    fixed_on_change = ("portfolio",)

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from governance.admin import AuditedAdmin, BigTableMixin, NoAddAdmin, ReadOnlyAdmin
+from governance.admin import AuditedAdmin, BigTableMixin, NoAddAdmin, PortfolioOwnedAdmin, ReadOnlyAdmin
 from portfolio.models import (
     Epic,
     EpicTransition,
@@ -61,23 +61,13 @@ class MembershipAdmin(AuditedAdmin):
     readonly_fields = ("id", "created_at")
 
 
-class _PortfolioOwned(AuditedAdmin):
-    list_display = ("name", "portfolio")
-    list_filter = ("portfolio",)
-    search_fields = ("name", "portfolio__name")
-    list_select_related = ("portfolio",)
-    autocomplete_fields = ("portfolio",)
-    readonly_fields = ("id",)
-    fixed_on_change = ("portfolio",)
-
-
 @admin.register(ValueStream)
-class ValueStreamAdmin(_PortfolioOwned):
+class ValueStreamAdmin(PortfolioOwnedAdmin):
     pass
 
 
 @admin.register(StrategicTheme)
-class StrategicThemeAdmin(_PortfolioOwned):
+class StrategicThemeAdmin(PortfolioOwnedAdmin):
     pass
 
 
